@@ -1,0 +1,2 @@
+-- Every raw employees row, typed, with its row identity (macros/quarantine/raw_rows_typed.sql).
+{{ raw_rows_typed('employees') }}
