@@ -6,7 +6,8 @@
                     which makes the choice of the kept copy irrelevant and the output
                     deterministic);
       _copy_number  1 for the first copy of a row, 2.. for exact re-sent copies;
-      _raw_values   the raw values as JSON text, kept for the quarantine;
+      _raw_values   the raw values as JSON text, kept for the quarantine (personal data,
+                    marked `pii` in the contract, as a hash);
       <column>      the value cast to its contract type (NULL when it cannot be read);
       _invalid__<column>  true when a non-empty value could not be read as its type.
 
@@ -31,7 +32,7 @@ raw_rows as (
 raw_rows_as_json as (
     select
         raw_rows.*,
-        {{ row_to_json(column_names, 'raw_rows') }} as _raw_values
+        {{ row_to_json(column_names, 'raw_rows', hashed=columns | selectattr('pii', 'defined') | map(attribute='name') | list) }} as _raw_values
     from raw_rows
 ),
 

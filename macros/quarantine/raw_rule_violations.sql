@@ -21,7 +21,8 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set checks = raw_row_checks(table_name, spec) -%}
-with
+    {%- set parent_key_columns = self_references | map(attribute=1) | unique | list -%}
+with{{ ' recursive' if self_references | length > 0 }}
 
 raw_rows as (
     select * from {{ ref('base_' ~ spec.system ~ '__' ~ table_name) }}
@@ -104,6 +105,51 @@ rows_valid_apart_from_self_references as (
     )
 ),
 
+-- Rows valid apart from self references that are set aside for one: their reference does not
+-- resolve to a row valid apart from self references, or (recursively) resolves to a row set aside
+-- here. Without the recursion, a row referring to a row set aside only for its own reference would
+-- be staged with a reference to a row that is not staged.
+rows_set_aside_by_self_references as (
+    select
+        children._row_id,
+        {%- for key_column in parent_key_columns %}
+        children.{{ key_column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from rows_valid_apart_from_self_references as children
+    where
+        {%- for reference in self_references %}
+        {{ 'or ' if not loop.first }}(
+            children.{{ reference[0] }} is not null
+            and not exists (
+                select 1
+                from rows_valid_apart_from_self_references as parents
+                where parents.{{ reference[1] }} = children.{{ reference[0] }}
+            )
+        )
+        {%- endfor %}
+
+    union
+
+    select
+        children._row_id,
+        {%- for key_column in parent_key_columns %}
+        children.{{ key_column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from rows_valid_apart_from_self_references as children
+    inner join rows_set_aside_by_self_references as parents
+        on {% for reference in self_references %}{{ 'or ' if not loop.first }}children.{{ reference[0] }} = parents.{{ reference[1] }}{{ ' ' if not loop.last }}{% endfor %}
+),
+
+self_reference_parents as (
+    select rows_valid_apart_from_self_references.*
+    from rows_valid_apart_from_self_references
+    where not exists (
+        select 1
+        from rows_set_aside_by_self_references
+        where rows_set_aside_by_self_references._row_id = rows_valid_apart_from_self_references._row_id
+    )
+),
+
 self_reference_violations as (
     {%- for reference in self_references %}
     {{ 'union all' if not loop.first }}
@@ -113,7 +159,7 @@ self_reference_violations as (
         '{{ reference[0] }}' as column_name,
         {{ dbt.concat(["'" ~ reference[0] ~ " '", 'first_copies.' ~ reference[0], "' is not a valid " ~ table_name ~ "." ~ reference[1] ~ "'"]) }} as detail
     from first_copies
-    left join rows_valid_apart_from_self_references as parents
+    left join self_reference_parents as parents
         on first_copies.{{ reference[0] }} = parents.{{ reference[1] }}
     where first_copies.{{ reference[0] }} is not null
         and parents.{{ reference[1] }} is null

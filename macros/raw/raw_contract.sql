@@ -61,8 +61,8 @@
         'key': ['customer_id'],
         'columns': [
             {'name': 'customer_id', 'type': 'varchar'},
-            {'name': 'full_name', 'type': 'varchar'},
-            {'name': 'phone', 'type': 'varchar'},
+            {'name': 'full_name', 'type': 'varchar', 'pii': true},
+            {'name': 'phone', 'type': 'varchar', 'pii': true},
             {'name': 'created_on', 'type': 'date'},
             {'name': 'acquisition_channel', 'type': 'varchar'},
             {'name': 'referred_by_customer_id', 'type': 'varchar', 'nullable': true},
