@@ -1,5 +1,5 @@
 -- One row per raw row and rule it breaks, across every raw table: what was set aside and why.
-{%- set contract = raw_contract() %}
+{% set contract = raw_contract() %}
 with
 
 {% for table_name, spec in contract.items() %}

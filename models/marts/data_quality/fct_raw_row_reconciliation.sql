@@ -1,5 +1,5 @@
 -- One row per raw table: rows in = rows staged + rows set aside, so nothing is lost unseen.
-{%- set contract = raw_contract() %}
+{% set contract = raw_contract() %}
 with
 
 {% for table_name, spec in contract.items() %}

@@ -1,0 +1,2 @@
+-- One row per store and month: the quality layer's metrics (value and status) from fct_metric_values.
+{{ store_month_scorecard(['quality']) }}
