@@ -16,8 +16,8 @@
         cast({{ entity_id }} as {{ dbt.type_string() }}) as entity_id,
         '{{ period_type }}' as period_type,
         cast({{ period_start }} as date) as period_start,
-        cast({{ metric.numerator }} as {{ dbt.type_float() }}) as numerator,
-        cast({{ metric.denominator if metric.denominator is not none else 'null' }} as {{ dbt.type_float() }}) as denominator,
+        cast({{ metric.numerator }} as {{ type_double() }}) as numerator,
+        cast({{ metric.denominator if metric.denominator is not none else 'null' }} as {{ type_double() }}) as denominator,
         cast({{ metric.sample_size }} as {{ dbt.type_bigint() }}) as sample_size
     from {{ relation }}
     {%- endfor %}

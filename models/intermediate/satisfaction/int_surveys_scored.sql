@@ -97,9 +97,9 @@ final as (
         surveys.nps_score <= 6 as is_detractor,
         surveys.csi_score,
         surveys.score_attitude,
-        cast(dimension_scores.process_score as {{ dbt.type_float() }}) as process_score,
-        cast(dimension_scores.result_score as {{ dbt.type_float() }}) as result_score,
-        cast(dimension_scores.environment_score as {{ dbt.type_float() }}) as environment_score,
+        cast(dimension_scores.process_score as {{ type_double() }}) as process_score,
+        cast(dimension_scores.result_score as {{ type_double() }}) as result_score,
+        cast(dimension_scores.environment_score as {{ type_double() }}) as environment_score,
         -- The mean of the eight items on complete answers = 3/8 process + 3/8 result +
         -- 2/8 environment, so the experience tree adds up (docs/metric_dictionary.md).
         cast(
@@ -107,7 +107,7 @@ final as (
                 surveys.score_attitude + surveys.score_communication + surveys.score_waiting
                 + surveys.score_repair_quality + surveys.score_price + surveys.score_resolution
                 + surveys.score_comfort + surveys.score_cleanliness
-            ) / 8.0 as {{ dbt.type_float() }}
+            ) / 8.0 as {{ type_double() }}
         ) as experience_score,
         first_visits.is_first_visit_at_store,
         first_visits.is_first_visit_in_city,

@@ -68,9 +68,9 @@ final as (
         reason_counts.originals_with_comeback_for_reason,
         dimension_totals.originals_with_comeback,
         dimension_totals.originals,
-        cast(reason_counts.originals_with_comeback_for_reason as {{ dbt.type_float() }})
+        cast(reason_counts.originals_with_comeback_for_reason as {{ type_double() }})
             / dimension_totals.originals_with_comeback as reason_share,
-        cast(reason_counts.originals_with_comeback_for_reason as {{ dbt.type_float() }})
+        cast(reason_counts.originals_with_comeback_for_reason as {{ type_double() }})
             / dimension_totals.originals as reason_rate,
         dimension_totals.is_provisional
     from reason_counts

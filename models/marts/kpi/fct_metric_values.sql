@@ -154,13 +154,13 @@ final as (
         cast(entity_id as {{ dbt.type_string() }}) as entity_id,
         cast(period_type as {{ dbt.type_string() }}) as period_type,
         cast(period_start as date) as period_start,
-        cast(value as {{ dbt.type_float() }}) as value,
-        cast(numerator as {{ dbt.type_float() }}) as numerator,
-        cast(denominator as {{ dbt.type_float() }}) as denominator,
+        cast(value as {{ type_double() }}) as value,
+        cast(numerator as {{ type_double() }}) as numerator,
+        cast(denominator as {{ type_double() }}) as denominator,
         cast(sample_size as {{ dbt.type_bigint() }}) as sample_size,
-        cast(target as {{ dbt.type_float() }}) as target,
-        cast(yellow_threshold as {{ dbt.type_float() }}) as yellow_threshold,
-        cast(red_threshold as {{ dbt.type_float() }}) as red_threshold,
+        cast(target as {{ type_double() }}) as target,
+        cast(yellow_threshold as {{ type_double() }}) as yellow_threshold,
+        cast(red_threshold as {{ type_double() }}) as red_threshold,
         cast(
             {{ metric_status('value', 'direction', 'sample_size', 'min_sample_size',
                              'yellow_threshold', 'red_threshold',
@@ -171,8 +171,8 @@ final as (
         and cast({{ dbt.dateadd('day', 'lookahead_days', 'period_end') }} as date)
             > (select as_of_date from data_window) as is_provisional,
         cast(maturity_tier as {{ dbt.type_string() }}) as maturity_tier,
-        cast(lower_yellow_threshold as {{ dbt.type_float() }}) as lower_yellow_threshold,
-        cast(lower_red_threshold as {{ dbt.type_float() }}) as lower_red_threshold
+        cast(lower_yellow_threshold as {{ type_double() }}) as lower_yellow_threshold,
+        cast(lower_red_threshold as {{ type_double() }}) as lower_red_threshold
     from with_targets
 )
 

@@ -42,11 +42,11 @@ final as (
         coalesce(survey_totals.promoters, 0) as promoters,
         coalesce(survey_totals.passives, 0) as passives,
         coalesce(survey_totals.detractors, 0) as detractors,
-        cast(survey_totals.promoters as {{ dbt.type_float() }}) / nullif(survey_totals.nps_answers, 0)
+        cast(survey_totals.promoters as {{ type_double() }}) / nullif(survey_totals.nps_answers, 0)
             as promoter_share,
-        cast(survey_totals.passives as {{ dbt.type_float() }}) / nullif(survey_totals.nps_answers, 0)
+        cast(survey_totals.passives as {{ type_double() }}) / nullif(survey_totals.nps_answers, 0)
             as passive_share,
-        cast(survey_totals.detractors as {{ dbt.type_float() }}) / nullif(survey_totals.nps_answers, 0)
+        cast(survey_totals.detractors as {{ type_double() }}) / nullif(survey_totals.nps_answers, 0)
             as detractor_share,
         survey_totals.process_score,
         survey_totals.result_score,
