@@ -146,27 +146,27 @@ store_month_facts as (
         and store_months.month_start = available_hours_by_store_month.period_start
 ),
 
--- Same-store growth: only store-months with revenue in the same month a year before.
+-- Same-store growth: both numerator and denominator are empty unless the store had revenue in
+-- the same month a year before, so roll-ups compare the same stores in both years.
 store_growth_facts as (
     select
         this_year.store_id,
         this_year.period_start,
         this_year.entries,
-        this_year.revenue,
-        last_year.revenue as revenue_same_month_last_year
+        case when last_year.revenue > 0 then this_year.revenue end as revenue,
+        case when last_year.revenue > 0 then last_year.revenue end as revenue_same_month_last_year
     from store_month_facts as this_year
-    inner join store_month_facts as last_year
+    left join store_month_facts as last_year
         on this_year.store_id = last_year.store_id
         and last_year.period_start = cast({{ dbt.dateadd('month', -12, 'this_year.period_start') }} as date)
-    where last_year.revenue > 0
 ),
 
--- Ledger months are matched to DMS months; a ledger month without DMS activity never reaches
--- staging (rule no_dms_activity).
+-- Every store-month gets a row; a month without ledger rows has empty ledger components (a
+-- ledger month without DMS activity never reaches staging: rule no_dms_activity).
 store_ledger_facts as (
     select
-        ledger_months.store_id,
-        ledger_months.period_month as period_start,
+        store_month_facts.store_id,
+        store_month_facts.period_start,
         store_month_facts.entries,
         store_month_facts.revenue,
         ledger_months.ledger_revenue,
@@ -183,10 +183,10 @@ store_ledger_facts as (
                 then (ledger_months.parts_inventory_value + ledger_months.previous_parts_inventory_value) / 2.0
             else ledger_months.parts_inventory_value
         end as mean_parts_inventory_value
-    from ledger_months
-    inner join store_month_facts
-        on ledger_months.store_id = store_month_facts.store_id
-        and ledger_months.period_month = store_month_facts.period_start
+    from store_month_facts
+    left join ledger_months
+        on store_month_facts.store_id = ledger_months.store_id
+        and store_month_facts.period_start = ledger_months.period_month
 ),
 
 advisor_month_facts as (

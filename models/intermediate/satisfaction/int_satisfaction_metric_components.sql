@@ -137,10 +137,48 @@ reviews_by_store_month as (
     group by store_id, posted_month
 ),
 
-store_survey_facts as (
+surveys_by_store_month as (
     select store_id, delivered_month as period_start, {{ survey_aggregates }}
     from surveys
     group by store_id, delivered_month
+),
+
+first_visit_surveys_by_store_month as (
+    select store_id, delivered_month as period_start, {{ first_visit_aggregates }}
+    from surveys
+    where is_first_visit_at_store
+    group by store_id, delivered_month
+),
+
+-- Every store-month gets a row, with zero answers where there were none.
+store_survey_facts as (
+    select
+        store_months.store_id,
+        store_months.month_start as period_start,
+        {%- for column in ['promoters', 'detractors', 'nps_answers', 'csi_answers', 'attitude_answers',
+                           'experience_answers', 'answered_surveys', 'sent_surveys'] %}
+        coalesce(surveys_by_store_month.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        surveys_by_store_month.csi_total,
+        surveys_by_store_month.attitude_total,
+        surveys_by_store_month.experience_total
+    from store_months
+    left join surveys_by_store_month
+        on store_months.store_id = surveys_by_store_month.store_id
+        and store_months.month_start = surveys_by_store_month.period_start
+),
+
+store_first_visit_facts as (
+    select
+        'store' as entity_type,
+        store_months.store_id as entity_id,
+        store_months.month_start as period_start,
+        first_visit_surveys_by_store_month.csi_total,
+        coalesce(first_visit_surveys_by_store_month.csi_answers, 0) as csi_answers
+    from store_months
+    left join first_visit_surveys_by_store_month
+        on store_months.store_id = first_visit_surveys_by_store_month.store_id
+        and store_months.month_start = first_visit_surveys_by_store_month.period_start
 ),
 
 advisor_survey_facts as (
@@ -187,9 +225,7 @@ advisor_complaint_facts as (
 ),
 
 first_visit_facts as (
-    select 'store' as entity_type, store_id as entity_id, delivered_month as period_start, {{ first_visit_aggregates }}
-    from surveys where is_first_visit_at_store
-    group by store_id, delivered_month
+    select * from store_first_visit_facts
     union all
     select 'city' as entity_type, city as entity_id, delivered_month as period_start, {{ first_visit_aggregates }}
     from surveys where is_first_visit_in_city
