@@ -146,15 +146,17 @@ store_month_facts as (
         and store_months.month_start = available_hours_by_store_month.period_start
 ),
 
--- Same-store growth: both numerator and denominator are empty unless the store had revenue in
--- the same month a year before, so roll-ups compare the same stores in both years.
+-- Same-store growth: numerator, denominator and sample are empty unless the store had revenue in
+-- this month and in the same month a year before, so roll-ups compare the same stores.
 store_growth_facts as (
     select
         this_year.store_id,
         this_year.period_start,
-        this_year.entries,
-        case when last_year.revenue > 0 then this_year.revenue end as revenue,
-        case when last_year.revenue > 0 then last_year.revenue end as revenue_same_month_last_year
+        case when last_year.revenue > 0 and this_year.revenue > 0 then this_year.entries else 0 end
+            as entries,
+        case when last_year.revenue > 0 and this_year.revenue > 0 then this_year.revenue end as revenue,
+        case when last_year.revenue > 0 and this_year.revenue > 0 then last_year.revenue end
+            as revenue_same_month_last_year
     from store_month_facts as this_year
     left join store_month_facts as last_year
         on this_year.store_id = last_year.store_id

@@ -155,13 +155,11 @@ store_survey_facts as (
     select
         store_months.store_id,
         store_months.month_start as period_start,
-        {%- for column in ['promoters', 'detractors', 'nps_answers', 'csi_answers', 'attitude_answers',
+        {%- for column in ['promoters', 'detractors', 'nps_answers', 'csi_total', 'csi_answers',
+                           'attitude_total', 'attitude_answers', 'experience_total',
                            'experience_answers', 'answered_surveys', 'sent_surveys'] %}
-        coalesce(surveys_by_store_month.{{ column }}, 0) as {{ column }},
+        coalesce(surveys_by_store_month.{{ column }}, 0) as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
-        surveys_by_store_month.csi_total,
-        surveys_by_store_month.attitude_total,
-        surveys_by_store_month.experience_total
     from store_months
     left join surveys_by_store_month
         on store_months.store_id = surveys_by_store_month.store_id
@@ -173,7 +171,7 @@ store_first_visit_facts as (
         'store' as entity_type,
         store_months.store_id as entity_id,
         store_months.month_start as period_start,
-        first_visit_surveys_by_store_month.csi_total,
+        coalesce(first_visit_surveys_by_store_month.csi_total, 0) as csi_total,
         coalesce(first_visit_surveys_by_store_month.csi_answers, 0) as csi_answers
     from store_months
     left join first_visit_surveys_by_store_month

@@ -14,9 +14,10 @@ orders as (
         advisor_id,
         technician_id,
         customer_id,
-        delivered_at,
+        arrived_at,
         delivered_on,
-        delivered_month
+        delivered_month,
+        is_first_visit_at_store
     from {{ ref('int_work_orders_enriched') }}
 ),
 
@@ -28,52 +29,56 @@ stores as (
     from {{ ref('stg_reference__stores') }}
 ),
 
--- A customer's first visit at each grain: first_visit_satisfaction is computed afresh per grain.
+-- A customer's first visit at each grain, by arrival like int_work_orders_enriched's
+-- is_first_visit_at_store: first_visit_satisfaction is computed afresh per grain.
 first_visits as (
     select
         orders.work_order_id,
-        row_number() over (
-            partition by orders.customer_id, orders.store_id
-            order by orders.delivered_at, orders.work_order_id
-        ) = 1 as is_first_visit_at_store,
+        orders.is_first_visit_at_store,
         row_number() over (
             partition by orders.customer_id, stores.city
-            order by orders.delivered_at, orders.work_order_id
+            order by orders.arrived_at, orders.work_order_id
         ) = 1 as is_first_visit_in_city,
         row_number() over (
             partition by orders.customer_id, stores.region
-            order by orders.delivered_at, orders.work_order_id
+            order by orders.arrived_at, orders.work_order_id
         ) = 1 as is_first_visit_in_region,
         row_number() over (
             partition by orders.customer_id
-            order by orders.delivered_at, orders.work_order_id
+            order by orders.arrived_at, orders.work_order_id
         ) = 1 as is_first_visit_in_network
     from orders
     inner join stores
         on orders.store_id = stores.store_id
 ),
 
+-- The experience tree is scored on complete answers only (all eight items), so that
+-- experience_score = 3/8 process + 3/8 result + 2/8 environment holds for every aggregate.
+complete_answers as (
+    select *
+    from surveys
+    where score_attitude is not null
+        and score_communication is not null
+        and score_waiting is not null
+        and score_repair_quality is not null
+        and score_price is not null
+        and score_resolution is not null
+        and score_comfort is not null
+        and score_cleanliness is not null
+),
+
 dimension_scores as (
     select
         survey_id,
-        1.0 * (coalesce(score_attitude, 0) + coalesce(score_communication, 0) + coalesce(score_waiting, 0))
-        / nullif(
-            (case when score_attitude is null then 0 else 1 end)
-            + (case when score_communication is null then 0 else 1 end)
-            + (case when score_waiting is null then 0 else 1 end), 0
-        ) as process_score,
-        1.0 * (coalesce(score_repair_quality, 0) + coalesce(score_price, 0) + coalesce(score_resolution, 0))
-        / nullif(
-            (case when score_repair_quality is null then 0 else 1 end)
-            + (case when score_price is null then 0 else 1 end)
-            + (case when score_resolution is null then 0 else 1 end), 0
-        ) as result_score,
-        1.0 * (coalesce(score_comfort, 0) + coalesce(score_cleanliness, 0))
-        / nullif(
-            (case when score_comfort is null then 0 else 1 end)
-            + (case when score_cleanliness is null then 0 else 1 end), 0
-        ) as environment_score
-    from surveys
+        (score_attitude + score_communication + score_waiting) / 3.0 as process_score,
+        (score_repair_quality + score_price + score_resolution) / 3.0 as result_score,
+        (score_comfort + score_cleanliness) / 2.0 as environment_score,
+        (
+            score_attitude + score_communication + score_waiting
+            + score_repair_quality + score_price + score_resolution
+            + score_comfort + score_cleanliness
+        ) / 8.0 as experience_score
+    from complete_answers
 ),
 
 final as (
@@ -100,15 +105,7 @@ final as (
         cast(dimension_scores.process_score as {{ type_double() }}) as process_score,
         cast(dimension_scores.result_score as {{ type_double() }}) as result_score,
         cast(dimension_scores.environment_score as {{ type_double() }}) as environment_score,
-        -- The mean of the eight items on complete answers = 3/8 process + 3/8 result +
-        -- 2/8 environment, so the experience tree adds up (docs/metric_dictionary.md).
-        cast(
-            (
-                surveys.score_attitude + surveys.score_communication + surveys.score_waiting
-                + surveys.score_repair_quality + surveys.score_price + surveys.score_resolution
-                + surveys.score_comfort + surveys.score_cleanliness
-            ) / 8.0 as {{ type_double() }}
-        ) as experience_score,
+        cast(dimension_scores.experience_score as {{ type_double() }}) as experience_score,
         first_visits.is_first_visit_at_store,
         first_visits.is_first_visit_in_city,
         first_visits.is_first_visit_in_region,
@@ -120,7 +117,7 @@ final as (
         on orders.store_id = stores.store_id
     inner join first_visits
         on surveys.work_order_id = first_visits.work_order_id
-    inner join dimension_scores
+    left join dimension_scores
         on surveys.survey_id = dimension_scores.survey_id
 )
 
