@@ -6,9 +6,9 @@ answers with the function below, and the DMS step uses the same function in its 
 that planted episodes move NPS as intended. Keeping the mapping in one place means the NPS the
 warehouse measures is exactly the NPS the episodes were calibrated for.
 
-Calibration: a healthy visit has experience ≈ 8.7 ± 1.0; with the answer noise below that gives
-about 55–60% promoters and 8–12% detractors, NPS ≈ 45–55. Every point of mean experience lost
-moves NPS by roughly 30 points.
+Calibration: a healthy visit has experience ≈ 8.8 ± 0.9 (dms_demand.EXPERIENCE_BASE minus the
+usual waits); with the answer noise below that gives about 60% promoters and 8% detractors,
+NPS ≈ 50-58 per store-month. Every point of mean experience lost moves NPS by roughly 30 points.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def nps_scores_from_experience(experience: np.ndarray, rng: np.random.Generator)
 
     The answer is the experience plus Gaussian noise, rounded and clipped to the 0..10 scale.
     Noise, not a deterministic cut, because real respondents with the same visit answer
-    differently; rounding keeps the 9–10 / 7–8 / 0–6 groups the NPS formula counts.
+    differently; rounding keeps the 9-10 / 7-8 / 0-6 groups the NPS formula counts.
     """
     values = np.asarray(experience, dtype=np.float64)
     noisy = values + rng.normal(0.0, ANSWER_NOISE_SD, size=values.shape)
@@ -32,7 +32,7 @@ def nps_scores_from_experience(experience: np.ndarray, rng: np.random.Generator)
 
 
 def nps_from_scores(scores: np.ndarray) -> float:
-    """NPS on the −100…100 scale: 100 × (share 9–10 − share 0–6). NaN for no answers."""
+    """NPS on the -100…100 scale: 100 x (share 9-10 - share 0-6). NaN for no answers."""
     values = np.asarray(scores)
     if values.size == 0:
         return float("nan")

@@ -27,7 +27,9 @@ def test_dictionary_grains_describe_the_published_rows(seed_warehouse: Warehouse
         "select distinct metric_id, entity_type, period_type from marts.fct_metric_values"
     ):
         published.setdefault(metric_id, set()).add((entity_type, period_type))
-    with (PROJECT_DIR / "seeds" / "reference" / "metric_dictionary.csv").open(encoding="utf-8") as f:
+    with (PROJECT_DIR / "seeds" / "reference" / "metric_dictionary.csv").open(
+        encoding="utf-8"
+    ) as f:
         declared = {row["metric_id"]: row["grains"] for row in csv.DictReader(f)}
     assert published
     for metric_id, pairs in published.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from datagen.schema import ACCEPTED_VALUES, TABLES, TABLES_BY_NAME
 
 from .dbt_project_runner import PROJECT_DIR, Warehouse
