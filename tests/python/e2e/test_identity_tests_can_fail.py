@@ -21,7 +21,8 @@ FIRST_STORE_MONTH = (
 BREAKS = {
     "test_fct_store_monthly_revenue_structure__splits_add_up": (
         "update marts.fct_store_monthly_revenue_structure "
-        "set revenue_repair = revenue_repair + 100 where " + FIRST_STORE_MONTH.format(table="marts.fct_store_monthly_revenue_structure")
+        "set revenue_repair = revenue_repair + 100 where "
+        + FIRST_STORE_MONTH.format(table="marts.fct_store_monthly_revenue_structure")
     ),
     "test_fct_store_monthly_revenue_structure__matches_metric_values": (
         "update marts.fct_metric_values set value = value + 1 "
