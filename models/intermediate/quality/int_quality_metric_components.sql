@@ -1,11 +1,13 @@
 -- One row per quality metric, entity and period: numerator, denominator and sample size.
+-- diagnosis_accuracy's numerator counts the originals that came back for misdiagnosis; the
+-- dictionary's multiplier −1 and offset +1 make its value 1 − misdiagnosed ÷ originals.
 -- Comeback metrics per store and month (an original belongs to the month it was delivered, its
 -- comeback may arrive up to 30 days later: provisional while that window is open); delivery and
 -- parts metrics per store and day. Technicians (the original's lead technician) and advisors
 -- per month.
 {% set first_time_fix_metrics = [
     {'metric_id': 'ftfr', 'numerator': 'originals - originals_with_comeback', 'denominator': 'originals', 'sample_size': 'originals'},
-    {'metric_id': 'diagnosis_accuracy', 'numerator': 'originals - originals_back_for_misdiagnosis', 'denominator': 'originals', 'sample_size': 'originals'},
+    {'metric_id': 'diagnosis_accuracy', 'numerator': 'originals_back_for_misdiagnosis', 'denominator': 'originals', 'sample_size': 'originals'},
 ] -%}
 {%- set comeback_metrics = [
     {'metric_id': 'comeback_rate', 'numerator': 'comebacks', 'denominator': 'repair_orders', 'sample_size': 'repair_orders'},

@@ -65,9 +65,10 @@ final as (
         reason_counts.dimension,
         reason_counts.dimension_value,
         reason_counts.comeback_reason,
-        reason_counts.originals_with_comeback_for_reason,
-        dimension_totals.originals_with_comeback,
-        dimension_totals.originals,
+        cast(reason_counts.originals_with_comeback_for_reason as {{ dbt.type_bigint() }})
+            as originals_with_comeback_for_reason,
+        cast(dimension_totals.originals_with_comeback as {{ dbt.type_bigint() }}) as originals_with_comeback,
+        cast(dimension_totals.originals as {{ dbt.type_bigint() }}) as originals,
         cast(reason_counts.originals_with_comeback_for_reason as {{ type_double() }})
             / dimension_totals.originals_with_comeback as reason_share,
         cast(reason_counts.originals_with_comeback_for_reason as {{ type_double() }})

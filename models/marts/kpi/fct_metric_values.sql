@@ -67,21 +67,26 @@ valued as (
 ),
 
 -- The tier and region of the entity, for tiered targets: a store's tier as of the month the
--- period starts in; cities and regions have a region but no tier.
+-- period starts in, or, for a week that starts before the store's first month, the month it ends
+-- in; cities and regions have a region but no tier.
 with_scope as (
     select
         valued.*,
-        store_months.maturity_tier,
+        coalesce(start_month.maturity_tier, end_month.maturity_tier) as maturity_tier,
         case
-            when valued.entity_type = 'store' then store_months.region
+            when valued.entity_type = 'store' then coalesce(start_month.region, end_month.region)
             when valued.entity_type = 'region' then valued.entity_id
             when valued.entity_type = 'city' then city_regions.region
         end as scope_region
     from valued
-    left join store_months
+    left join store_months as start_month
         on valued.entity_type = 'store'
-        and valued.entity_id = store_months.store_id
-        and cast({{ dbt.date_trunc('month', 'valued.period_start') }} as date) = store_months.month_start
+        and valued.entity_id = start_month.store_id
+        and cast({{ dbt.date_trunc('month', 'valued.period_start') }} as date) = start_month.month_start
+    left join store_months as end_month
+        on valued.entity_type = 'store'
+        and valued.entity_id = end_month.store_id
+        and cast({{ dbt.date_trunc('month', 'valued.period_end') }} as date) = end_month.month_start
     left join city_regions
         on valued.entity_type = 'city'
         and valued.entity_id = city_regions.city

@@ -1,6 +1,7 @@
 -- One row per store and month (surveys in their order's delivery month): the NPS split into
 -- promoter, passive and detractor shares (MECE: they add up to 1) and the experience tree's
--- three dimensions (process, result, environment) whose mean is experience_score.
+-- three dimensions (process, result, environment), on complete answers, with
+-- experience_score = 3/8 process + 3/8 result + 2/8 environment.
 with
 
 surveys as (
@@ -36,12 +37,12 @@ final as (
         store_months.region,
         store_months.city,
         store_months.maturity_tier,
-        coalesce(survey_totals.surveys_sent, 0) as surveys_sent,
-        coalesce(survey_totals.surveys_answered, 0) as surveys_answered,
-        coalesce(survey_totals.nps_answers, 0) as nps_answers,
-        coalesce(survey_totals.promoters, 0) as promoters,
-        coalesce(survey_totals.passives, 0) as passives,
-        coalesce(survey_totals.detractors, 0) as detractors,
+        cast(coalesce(survey_totals.surveys_sent, 0) as {{ dbt.type_bigint() }}) as surveys_sent,
+        cast(coalesce(survey_totals.surveys_answered, 0) as {{ dbt.type_bigint() }}) as surveys_answered,
+        cast(coalesce(survey_totals.nps_answers, 0) as {{ dbt.type_bigint() }}) as nps_answers,
+        cast(coalesce(survey_totals.promoters, 0) as {{ dbt.type_bigint() }}) as promoters,
+        cast(coalesce(survey_totals.passives, 0) as {{ dbt.type_bigint() }}) as passives,
+        cast(coalesce(survey_totals.detractors, 0) as {{ dbt.type_bigint() }}) as detractors,
         cast(survey_totals.promoters as {{ type_double() }}) / nullif(survey_totals.nps_answers, 0)
             as promoter_share,
         cast(survey_totals.passives as {{ type_double() }}) / nullif(survey_totals.nps_answers, 0)

@@ -48,6 +48,10 @@ BREAKS = {
         "set originals_with_comeback_for_reason = originals_with_comeback_for_reason + 1 "
         "where dimension = 'fault_system'"
     ),
+    "test_fct_metric_values__diagnosis_accuracy_at_least_ftfr": (
+        "update marts.fct_metric_values set value = 1 - value "
+        "where metric_id = 'diagnosis_accuracy' and entity_type = 'network'"
+    ),
     "fct_raw_row_reconciliation": (
         "update data_quality.fct_raw_row_reconciliation set rows_staged = rows_staged - 1 "
         "where table_name = 'work_orders'"
