@@ -10,10 +10,10 @@ DBT := DBT_PROFILES_DIR=$(CURDIR) DBT_SEND_ANONYMOUS_USAGE_STATS=false $(BIN)/db
 
 env: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
 	@touch $@
 
 ## Build the warehouse (warehouse/aftersales.duckdb, or $$AFTERSALES_DB) on the shipped demo data.

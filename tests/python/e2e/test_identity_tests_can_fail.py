@@ -52,6 +52,10 @@ BREAKS = {
         "update marts.fct_metric_values set value = 1 - value "
         "where metric_id = 'diagnosis_accuracy' and entity_type = 'network'"
     ),
+    "test_fct_store_monthly_fixed_operations_by_payer__payers_add_up": (
+        "update marts.fct_store_monthly_fixed_operations_by_payer set entries = entries + 1 "
+        "where payer = 'warranty'"
+    ),
     "fct_raw_row_reconciliation": (
         "update data_quality.fct_raw_row_reconciliation set rows_staged = rows_staged - 1 "
         "where table_name = 'work_orders'"
