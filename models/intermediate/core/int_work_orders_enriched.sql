@@ -1,5 +1,7 @@
 -- One row per closed work order (cancelled orders never count): the order's period (its
 -- delivery date), durations, money, hours and who handled it. The base of every order metric.
+-- Durations are decimals, so that sums over any grain are exact and the same input always
+-- gives the same marts (sums of doubles depend on the order the engine adds them in).
 with
 
 closed_orders as (
@@ -54,14 +56,14 @@ final as (
         cast(closed_orders.delivered_at as date) as delivered_on,
         cast({{ dbt.date_trunc('month', 'closed_orders.delivered_at') }} as date) as delivered_month,
         cast(closed_orders.work_started_at as date) as work_started_on,
-        {{ dbt.datediff('closed_orders.arrived_at', 'closed_orders.reception_started_at', 'second') }} / 60.0
-            as reception_wait_minutes,
-        {{ dbt.datediff('closed_orders.reception_started_at', 'closed_orders.reception_ended_at', 'second') }} / 60.0
-            as reception_minutes,
-        {{ dbt.datediff('closed_orders.arrived_at', 'closed_orders.work_started_at', 'second') }} / 3600.0
-            as wait_to_service_hours,
-        {{ dbt.datediff('closed_orders.work_started_at', 'closed_orders.work_completed_at', 'second') }} / 3600.0
-            as bay_hours,
+        cast({{ dbt.datediff('closed_orders.arrived_at', 'closed_orders.reception_started_at', 'second') }} / 60.0
+            as decimal(18, 6)) as reception_wait_minutes,
+        cast({{ dbt.datediff('closed_orders.reception_started_at', 'closed_orders.reception_ended_at', 'second') }} / 60.0
+            as decimal(18, 6)) as reception_minutes,
+        cast({{ dbt.datediff('closed_orders.arrived_at', 'closed_orders.work_started_at', 'second') }} / 3600.0
+            as decimal(18, 6)) as wait_to_service_hours,
+        cast({{ dbt.datediff('closed_orders.work_started_at', 'closed_orders.work_completed_at', 'second') }} / 3600.0
+            as decimal(18, 6)) as bay_hours,
         closed_orders.delivered_at <= closed_orders.promised_at as is_delivered_on_time,
         visit_sequence.store_visit_number = 1 as is_first_visit_at_store,
         coalesce(line_totals.revenue, 0) as revenue,

@@ -42,13 +42,7 @@ order_flow_by_store_day as (
     select
         store_id,
         delivered_on as calendar_date,
-        count(*) as entries,
-        sum(case when is_appointment then 1 else 0 end) as appointments,
-        sum(case when is_online_booking then 1 else 0 end) as online_bookings,
-        sum(reception_wait_minutes) as reception_wait_minutes,
-        sum(reception_minutes) as reception_minutes,
-        sum(wait_to_service_hours) as wait_to_service_hours,
-        sum(sold_hours) as sold_hours
+{{ work_order_totals() }}
     from orders
     group by store_id, delivered_on
 ),
@@ -104,12 +98,7 @@ advisor_month_facts as (
     select
         advisor_id,
         delivered_month as period_start,
-        count(*) as entries,
-        sum(case when is_appointment then 1 else 0 end) as appointments,
-        sum(case when is_online_booking then 1 else 0 end) as online_bookings,
-        sum(reception_wait_minutes) as reception_wait_minutes,
-        sum(reception_minutes) as reception_minutes,
-        sum(wait_to_service_hours) as wait_to_service_hours
+{{ work_order_totals() }}
     from orders
     group by advisor_id, delivered_month
 ),

@@ -37,22 +37,6 @@
     {'metric_id': 'finance_dms_gap', 'numerator': 'ledger_revenue', 'denominator': 'revenue', 'sample_size': 'entries'},
     {'metric_id': 'inventory_turnover', 'numerator': '12 * parts_cost', 'denominator': 'mean_parts_inventory_value', 'sample_size': 'entries'},
 ] -%}
-{%- set money_aggregates -%}
-        count(*) as entries,
-        sum(revenue) as revenue,
-        sum(revenue_repair) as revenue_repair,
-        sum(revenue_maintenance) as revenue_maintenance,
-        sum(revenue_accessory_value_added) as revenue_accessory_value_added,
-        sum(direct_cost) as direct_cost,
-        sum(parts_revenue) as parts_revenue,
-        sum(parts_cost) as parts_cost,
-        sum(labor_revenue) as labor_revenue,
-        sum(labor_cost) as labor_cost,
-        sum(accessory_revenue) as accessory_revenue,
-        sum(accessory_cost) as accessory_cost,
-        sum(sold_hours) as sold_hours,
-        sum(case when payer = 'customer' then sold_hours else 0 end) as customer_paid_sold_hours
-{%- endset -%}
 with
 
 orders as (
@@ -87,8 +71,7 @@ revenue_by_store_day as (
     select
         store_id,
         delivered_on as calendar_date,
-        count(*) as entries,
-        sum(revenue) as revenue
+{{ work_order_totals() }}
     from orders
     group by store_id, delivered_on
 ),
@@ -106,7 +89,7 @@ store_day_facts as (
 ),
 
 money_by_store_month as (
-    select store_id, delivered_month as period_start, {{ money_aggregates }}
+    select store_id, delivered_month as period_start, {{ work_order_totals() }}
     from orders
     group by store_id, delivered_month
 ),
@@ -192,13 +175,13 @@ store_ledger_facts as (
 ),
 
 advisor_month_facts as (
-    select advisor_id, delivered_month as period_start, {{ money_aggregates }}
+    select advisor_id, delivered_month as period_start, {{ work_order_totals() }}
     from orders
     group by advisor_id, delivered_month
 ),
 
 sold_hours_by_technician_month as (
-    select technician_id, delivered_month as period_start, count(*) as entries, sum(sold_hours) as sold_hours
+    select technician_id, delivered_month as period_start, {{ work_order_totals() }}
     from orders
     group by technician_id, delivered_month
 ),

@@ -77,10 +77,7 @@ delivery_facts_by_store_day as (
     select
         store_id,
         delivered_on as calendar_date,
-        count(*) as entries,
-        sum(case when is_delivered_on_time then 1 else 0 end) as delivered_on_time,
-        sum(part_lines) as part_lines,
-        sum(part_lines_in_stock) as part_lines_in_stock
+{{ work_order_totals() }}
     from orders
     group by store_id, delivered_on
 ),
@@ -126,10 +123,7 @@ advisor_delivery_facts as (
     select
         advisor_id,
         delivered_month as period_start,
-        count(*) as entries,
-        sum(case when is_delivered_on_time then 1 else 0 end) as delivered_on_time,
-        sum(part_lines) as part_lines,
-        sum(part_lines_in_stock) as part_lines_in_stock
+{{ work_order_totals() }}
     from orders
     group by advisor_id, delivered_month
 ),

@@ -45,12 +45,7 @@ surveys as (
 ),
 
 orders as (
-    select
-        work_order_id,
-        store_id,
-        advisor_id,
-        delivered_month
-    from {{ ref('int_work_orders_enriched') }}
+    select * from {{ ref('int_work_orders_enriched') }}
 ),
 
 store_months as (
@@ -92,13 +87,13 @@ reviews as (
 ),
 
 entries_by_store_month as (
-    select store_id, delivered_month as period_start, count(*) as entries
+    select store_id, delivered_month as period_start, {{ work_order_totals() }}
     from orders
     group by store_id, delivered_month
 ),
 
 entries_by_advisor_month as (
-    select advisor_id, delivered_month as period_start, count(*) as entries
+    select advisor_id, delivered_month as period_start, {{ work_order_totals() }}
     from orders
     group by advisor_id, delivered_month
 ),

@@ -70,14 +70,14 @@ complete_answers as (
 dimension_scores as (
     select
         survey_id,
-        (score_attitude + score_communication + score_waiting) / 3.0 as process_score,
-        (score_repair_quality + score_price + score_resolution) / 3.0 as result_score,
-        (score_comfort + score_cleanliness) / 2.0 as environment_score,
-        (
+        cast((score_attitude + score_communication + score_waiting) / 3.0 as decimal(18, 6)) as process_score,
+        cast((score_repair_quality + score_price + score_resolution) / 3.0 as decimal(18, 6)) as result_score,
+        cast((score_comfort + score_cleanliness) / 2.0 as decimal(18, 6)) as environment_score,
+        cast((
             score_attitude + score_communication + score_waiting
             + score_repair_quality + score_price + score_resolution
             + score_comfort + score_cleanliness
-        ) / 8.0 as experience_score
+        ) / 8.0 as decimal(18, 6)) as experience_score
     from complete_answers
 ),
 
@@ -102,10 +102,10 @@ final as (
         surveys.nps_score <= 6 as is_detractor,
         surveys.csi_score,
         surveys.score_attitude,
-        cast(dimension_scores.process_score as {{ type_double() }}) as process_score,
-        cast(dimension_scores.result_score as {{ type_double() }}) as result_score,
-        cast(dimension_scores.environment_score as {{ type_double() }}) as environment_score,
-        cast(dimension_scores.experience_score as {{ type_double() }}) as experience_score,
+        dimension_scores.process_score,
+        dimension_scores.result_score,
+        dimension_scores.environment_score,
+        dimension_scores.experience_score,
         first_visits.is_first_visit_at_store,
         first_visits.is_first_visit_in_city,
         first_visits.is_first_visit_in_region,

@@ -25,11 +25,7 @@ totals_by_payer as (
         store_id,
         delivered_month as month_start,
         payer,
-        count(*) as entries,
-        sum(sold_hours) as sold_hours,
-        sum(labor_revenue) as labor_revenue,
-        sum(parts_revenue) as parts_revenue,
-        sum(revenue) as revenue
+{{ work_order_totals() }}
     from orders
     group by store_id, delivered_month, payer
 ),
