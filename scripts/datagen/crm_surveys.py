@@ -28,17 +28,7 @@ from .crm_common import (
     uniform_seconds,
 )
 from .experience import nps_scores_from_experience
-
-SCORE_COLUMNS: tuple[str, ...] = (
-    "score_attitude",
-    "score_communication",
-    "score_waiting",
-    "score_repair_quality",
-    "score_price",
-    "score_resolution",
-    "score_comfort",
-    "score_cleanliness",
-)
+from .schema import SURVEY_SCORE_COLUMNS
 
 #: Share of a store's closed orders that get an invitation (varies by store around one half).
 INVITE_SHARE = (0.45, 0.55)
@@ -108,7 +98,7 @@ def _invite(
         responded=responded,
         nps=np.zeros(n, dtype=np.int64),
         csi=np.full(n, np.nan),
-        scores=np.zeros((n, len(SCORE_COLUMNS)), dtype=np.int64),
+        scores=np.zeros((n, len(SURVEY_SCORE_COLUMNS)), dtype=np.int64),
     )
 
 
@@ -203,7 +193,7 @@ def _answer(
     )
     csi = np.clip(csi_latent + rng.normal(0.0, 3.0, size=len(position)), 0.0, 100.0)
     nps = nps_scores_from_experience(experience, rng)
-    all_scores = np.zeros((len(draw.order), len(SCORE_COLUMNS)), dtype=np.int64)
+    all_scores = np.zeros((len(draw.order), len(SURVEY_SCORE_COLUMNS)), dtype=np.int64)
     all_scores[answered] = scores
     all_nps = np.zeros(len(draw.order), dtype=np.int64)
     all_nps[answered] = nps
@@ -276,6 +266,6 @@ def _to_frame(
         "nps_score": nullable_int(draw.nps[order], answered),
         "csi_score": draw.csi[order],
     }
-    for index, name in enumerate(SCORE_COLUMNS):
+    for index, name in enumerate(SURVEY_SCORE_COLUMNS):
         columns[name] = nullable_int(draw.scores[order, index], answered)
     return contract_frame("surveys", columns)

@@ -42,20 +42,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from datagen.rules import RULE_NAMES, RULES, key_conflict_column, rule_columns
+from datagen.rules import (
+    PROCESS_TIMESTAMPS,
+    RULE_NAMES,
+    RULES,
+    key_conflict_column,
+    rule_columns,
+)
 from datagen.schema import ACCEPTED_VALUES, TABLES, TABLES_BY_NAME, Table
 
 Filter = Callable[[pd.DataFrame], np.ndarray]
 Break = tuple[str, str | None]  # (rule, column)
 
-_PROCESS: Final = (
-    "reception_started_at",
-    "reception_ended_at",
-    "work_started_at",
-    "work_completed_at",
-    "promised_at",
-    "delivered_at",
-)
 _VIN_LENGTH: Final = 17
 _DUPLICATE: Final[Break] = ("duplicate_row", None)
 
@@ -218,7 +216,7 @@ def _days(n: int) -> pd.Timedelta:
 
 # Work orders are only copied from closed orders with every process timestamp: such a copy is
 # valid as it is, so the one change made to it is the only thing wrong with it.
-_COMPLETE_ORDER: Final = _all(_eq("status", "closed"), _notna(*_PROCESS))
+_COMPLETE_ORDER: Final = _all(_eq("status", "closed"), _notna(*PROCESS_TIMESTAMPS))
 _MAINTENANCE: Final = _all(_COMPLETE_ORDER, _eq("service_type", "maintenance"), _isna("fault_code"))
 _FAULT_ORDER: Final = _all(
     _COMPLETE_ORDER, _isin("service_type", ("repair", "accident")), _notna("fault_code")

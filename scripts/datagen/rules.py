@@ -13,9 +13,9 @@ cannot hide a mistake in the other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
-from datagen.schema import ACCEPTED_VALUES, TABLES, TABLES_BY_NAME
+from datagen.schema import ACCEPTED_VALUES, SURVEY_SCORE_COLUMNS, TABLES, TABLES_BY_NAME
 
 RuleName = Literal[
     "duplicate_row",
@@ -31,18 +31,7 @@ RuleName = Literal[
 ]
 
 #: Every rule of the catalog, in the catalog's order.
-RULE_NAMES: Final[tuple[RuleName, ...]] = (
-    "duplicate_row",
-    "key_conflict",
-    "not_null",
-    "invalid_type",
-    "accepted_values",
-    "out_of_range",
-    "timestamp_order",
-    "inconsistent",
-    "unknown_reference",
-    "no_dms_activity",
-)
+RULE_NAMES: Final[tuple[RuleName, ...]] = get_args(RuleName)
 
 
 @dataclass(frozen=True)
@@ -180,7 +169,8 @@ def _score_ranges(*columns: str, low: float, high: float) -> tuple[Range, ...]:
     return tuple(Range(column, low, high) for column in columns)
 
 
-_PROCESS_TIMESTAMPS: Final = (
+#: Work-order timestamps required on closed orders (cancelled ones may lack them).
+PROCESS_TIMESTAMPS: Final = (
     "reception_started_at",
     "reception_ended_at",
     "work_started_at",
@@ -245,7 +235,7 @@ RULES: Final[dict[str, TableRules]] = {
                 SetExactlyWhenSet("fault_system", "fault_code"),
                 EmptyUnlessIn("comeback_reason", "is_comeback", (True,)),
             ),
-            required_when=(RequiredWhen(_PROCESS_TIMESTAMPS, "status", ("closed",)),),
+            required_when=(RequiredWhen(PROCESS_TIMESTAMPS, "status", ("closed",)),),
             references=(
                 Reference("store_id", "stores", "store_id"),
                 Reference("vin", "vehicles", "vin"),
@@ -284,18 +274,7 @@ RULES: Final[dict[str, TableRules]] = {
             ranges=(
                 Range("nps_score", 0, 10),
                 Range("csi_score", 0, 100),
-                *_score_ranges(
-                    "score_attitude",
-                    "score_communication",
-                    "score_waiting",
-                    "score_repair_quality",
-                    "score_price",
-                    "score_resolution",
-                    "score_comfort",
-                    "score_cleanliness",
-                    low=1,
-                    high=10,
-                ),
+                *_score_ranges(*SURVEY_SCORE_COLUMNS, low=1, high=10),
             ),
             order=(OrderPair("responded_at", "sent_at"),),
             references=(

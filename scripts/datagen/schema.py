@@ -256,6 +256,16 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
 
+#: Tables the DMS simulation writes (reference data and DMS); the CRM/ERP step writes the rest.
+DMS_SIMULATED_TABLES: tuple[str, ...] = tuple(
+    table.name for table in TABLES if table.system in ("reference", "dms")
+)
+
+#: The survey's eight 1–10 experience items, in contract order.
+SURVEY_SCORE_COLUMNS: tuple[str, ...] = tuple(
+    name for name in TABLES_BY_NAME["surveys"].column_names if name.startswith("score_")
+)
+
 # Closed code lists of the contract. The dbt checks use the same lists (macros/quarantine).
 ACCEPTED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("employees", "role"): ("technician", "service_advisor"),

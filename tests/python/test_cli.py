@@ -22,18 +22,9 @@ import pytest
 
 import generate_data
 from conftest import make_clean_tables
-from datagen.schema import TABLES
+from datagen.schema import DMS_SIMULATED_TABLES, TABLES
 
 SCRIPT = Path(generate_data.__file__)
-DMS_TABLES = (
-    "stores",
-    "employees",
-    "customers",
-    "vehicles",
-    "work_orders",
-    "work_order_lines",
-    "technician_time",
-)
 
 
 @dataclass
@@ -53,14 +44,14 @@ def fake_simulation(monkeypatch):
         calls["dms"].append((config, rng.random()))
         tables = make_clean_tables()
         return _World(
-            {n: tables[n] for n in DMS_TABLES},
+            {n: tables[n] for n in DMS_SIMULATED_TABLES},
             manifest={"episodes": {"dms": [1, 2]}, "window": {"start": str(config.start)}},
         )
 
     def simulate_crm_erp(config, world, rng):
         calls["crm"].append(rng.random())
         tables = make_clean_tables()
-        crm = {n: tables[n] for n in tables if n not in DMS_TABLES}
+        crm = {n: tables[n] for n in tables if n not in DMS_SIMULATED_TABLES}
         return types.SimpleNamespace(tables=crm, manifest={"episodes": {"crm": ["x"]}})
 
     dms = types.ModuleType("datagen.dms")

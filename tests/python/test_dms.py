@@ -19,19 +19,10 @@ import pytest
 from datagen.config import GeneratorConfig
 from datagen.dms import DmsWorld, simulate_dms
 from datagen.experience import nps_from_scores, nps_scores_from_experience
-from datagen.schema import ACCEPTED_VALUES, TABLES_BY_NAME
+from datagen.schema import ACCEPTED_VALUES, DMS_SIMULATED_TABLES, TABLES_BY_NAME
 from dms_metrics import data_comebacks, diagnose, store_month_metrics
 
 CONFIG = GeneratorConfig(stores=6, months=24, start=date(2024, 1, 1), seed=42)
-DMS_TABLES = (
-    "stores",
-    "employees",
-    "customers",
-    "vehicles",
-    "work_orders",
-    "work_order_lines",
-    "technician_time",
-)
 PANDAS_DTYPES = {
     "varchar": "object",
     "integer": "Int64",
@@ -84,7 +75,7 @@ def _closed(world: DmsWorld) -> pd.DataFrame:
 # -- determinism and contract ------------------------------------------------------------------
 def test_same_seed_gives_identical_output(world: DmsWorld) -> None:
     again = _simulate(CONFIG)
-    for name in DMS_TABLES:
+    for name in DMS_SIMULATED_TABLES:
         pd.testing.assert_frame_equal(world.tables[name], again.tables[name], check_exact=True)
     pd.testing.assert_frame_equal(world.store_months, again.store_months, check_exact=True)
     assert json.dumps(world.manifest, sort_keys=True) == json.dumps(again.manifest, sort_keys=True)
@@ -101,7 +92,7 @@ def test_different_seed_gives_different_output(world: DmsWorld) -> None:
 
 
 def test_columns_and_dtypes_match_the_contract(world: DmsWorld) -> None:
-    assert set(world.tables) == set(DMS_TABLES)
+    assert set(world.tables) == set(DMS_SIMULATED_TABLES)
     for name, frame in world.tables.items():
         table = TABLES_BY_NAME[name]
         public = [column for column in frame.columns if not column.startswith("_")]
@@ -126,7 +117,7 @@ def test_codes_are_accepted_values(world: DmsWorld) -> None:
 
 
 def test_keys_are_unique(world: DmsWorld) -> None:
-    for name in DMS_TABLES:
+    for name in DMS_SIMULATED_TABLES:
         key = list(TABLES_BY_NAME[name].key)
         assert not world.tables[name].duplicated(key).any(), name
 
