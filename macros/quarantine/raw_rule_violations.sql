@@ -4,7 +4,8 @@
 
     Further exact copies are reported as duplicate_row only; every other rule is checked on the
     first copy of each row. Foreign keys are checked against the staged parent, self-references
-    against the rows of the same table that break no other rule. Called by the violation models
+    against the rows of the same table that break no other rule and are not themselves set aside
+    for their own reference (recursively, through chains). Called by the violation models
     (models/staging/*/base/base_<system>__<table>_violations.sql).
 -#}
 {% macro raw_rule_violations(table_name) %}
